@@ -4,6 +4,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$repo/scripts/setup.sh"
+# The e2e test needs Debian's Chromium and playwright-core from npm.
+"$repo/tests/e2e/setup.sh"
 build="${SLUICE_BUILD_DIR:-$repo/build}"
 cd "$build"
 # Integration tests are RUN_SERIAL; unit tests may share the two cores.

@@ -86,7 +86,11 @@ async function publish() {
     for (const track of media.getTracks())
       pc.addTransceiver(track, { direction: "sendonly", streams: [media] });
     pc.addEventListener("connectionstatechange", () => {
-      if (pc === peer) show_state(peer.connectionState);
+      if (pc !== peer) return;
+      show_state(peer.connectionState);
+      // The node ended the session (takeover, timeout) or the network died:
+      // clean up so Publish works again; the DELETE may 404, quietly.
+      if (peer.connectionState === "failed") stop(true, "failed");
     });
     await pc.setLocalDescription(await pc.createOffer());
     show_state("gathering ICE candidates");
@@ -111,7 +115,7 @@ async function publish() {
   }
 }
 
-async function stop(quiet) {
+async function stop(quiet, final_state) {
   $("stop").disabled = true;
   try {
     if (location_url) {
@@ -125,9 +129,14 @@ async function stop(quiet) {
   $("location").textContent = "-";
   if (pc) pc.close();
   pc = null;
-  show_state("closed");
+  show_state(final_state || "closed");
   $("publish").disabled = false;
 }
+
+// Closing the tab would otherwise leave the session to the media timeout.
+window.addEventListener("pagehide", () => {
+  if (location_url) fetch(location_url, { method: "DELETE", keepalive: true });
+});
 
 async function refresh_resources() {
   try {
