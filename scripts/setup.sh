@@ -37,5 +37,8 @@ if [[ ! -f "$build/build.ninja" ]]; then
     >/dev/null
 fi
 # CAF-heavy translation units take ~0.5 GB each; two jobs fit any machine.
-ninja -C "$build" -j2 "$@" | grep -v '^\[' || true
-test "${PIPESTATUS[0]}" -eq 0
+# Progress lines are dropped; warnings, errors and ninja's status stay.
+status=0
+ninja -C "$build" -j2 "$@" > >(grep -v '^\[' >&2) || status=$?
+wait
+exit "$status"
