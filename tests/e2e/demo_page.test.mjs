@@ -50,7 +50,8 @@ class SluiceNode {
 
   async start() {
     this.child = spawn(this.binary, [
-      "--http.port", "0", "--http.bind", "127.0.0.1",
+      // Loopback only: media never targets another address in tests.
+      "--http.port", "0", "--http.bind", "127.0.0.1", "--ice.bind", "127.0.0.1",
       "--record.dir", this.record_dir,
       "--session.media_timeout", `${MEDIA_TIMEOUT_MS / 1000}s`,
     ], { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"] });
