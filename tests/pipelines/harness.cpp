@@ -67,6 +67,8 @@ pipelines::ingest_settings settings(const std::string& stream_id,
   s.session_id = session_id;
   s.record = record;
   s.recordings_root = recordings_dir();
+  // Loopback only: test media never targets another address.
+  s.ice.bind_addresses = {"127.0.0.1"};
   return s;
 }
 
