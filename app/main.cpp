@@ -2,6 +2,9 @@
 // setting with its default.
 
 #include <cstdio>
+#include <cstdlib>
+
+#include <malloc.h>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +13,15 @@
 #include "app/node.hpp"
 
 int main(int argc, char** argv) {
+  // glibc gives threads that contend for malloc arenas of their own, up to
+  // 8 per core, and hands little of an arena back to the system. A node
+  // starts and stops many GStreamer threads per publish, so RSS creeps up:
+  // scripts/bench-cycles.sh measured 3-4x more RSS growth per publish cycle
+  // with glibc's default (16 arenas on 2 cores) than with 2, e.g. +27 against
+  // +7 KiB per cycle over 100 cycles (BENCHMARKS.md). Set before any thread
+  // exists; an explicit MALLOC_ARENA_MAX in the environment wins.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr)
+    mallopt(M_ARENA_MAX, 2);
   auto parsed = sluice::app::parse_command_line(argc, argv);
   if (parsed.exit_now) {
     std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);

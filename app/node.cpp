@@ -12,6 +12,7 @@
 #include "actors/node_supervisor.hpp"
 #include "actors/type_registry.hpp"
 #include "app/actor_node_api.hpp"
+#include "app/exit_backstop.hpp"
 #include "pipelines/gst/init.hpp"
 #include "signaling/http_server.hpp"
 
@@ -73,6 +74,8 @@ int run_node(const node_config& cfg) {
     return 1;
   }
 
+  // Declared before the actor system, so it outlives ~actor_system.
+  exit_backstop backstop;
   caf::actor_system_config caf_cfg;
   register_sluice_types(caf_cfg);
   caf::actor_system sys{caf_cfg};
@@ -88,6 +91,7 @@ int run_node(const node_config& cfg) {
     spdlog::error("http: cannot listen on {}:{}: {}", cfg.http.bind,
                   cfg.http.port, port.error().message);
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+    backstop.arm(cfg.timeouts.close);
     return 1;
   }
   spdlog::info("node {} up: http={}:{} record={} dir={}", cfg.node_id,
@@ -106,6 +110,8 @@ int run_node(const node_config& cfg) {
   caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   spdlog::info("node {} stopped", cfg.node_id);
+  // ~actor_system runs on return; bound its wait for detached threads.
+  backstop.arm(cfg.timeouts.close);
   return 0;
 }
 

@@ -26,9 +26,28 @@ int64_t steady_now_ns() {
     .count();
 }
 
-GstPromise* next_promise(GstPromiseChangeFunc func, const core_ptr& core) {
-  return gst_promise_new_with_change_func(func, gst::box(core),
-                                          gst::free_box<ingest_core>);
+// The user data of a negotiation promise: one op in flight (see
+// ingest_core::ops_in_flight) until webrtcbin frees the promise.
+struct pending_op {
+  explicit pending_op(core_ptr c) : core(std::move(c)) { core->op_started(); }
+  ~pending_op() { core->op_finished(); }
+  pending_op(const pending_op&) = delete;
+  pending_op& operator=(const pending_op&) = delete;
+  core_ptr core;
+};
+
+// Emits a webrtcbin action signal that takes (arg, promise) and calls `func`
+// when the promise is replied. webrtcbin takes its own references to the
+// promise; ours is dropped right after the emit, never in the callback: an
+// op still queued when webrtcbin goes to NULL is freed without a reply, and
+// a reference kept for the callback would then leak the promise and, through
+// its user data, the ingest core.
+void emit_with_promise(GstElement* webrtc, const char* signal, gpointer arg,
+                       GstPromiseChangeFunc func, const core_ptr& core) {
+  auto promise = gst::take(gst_promise_new_with_change_func(
+    func, gst::box(std::make_shared<pending_op>(core)),
+    gst::free_box<pending_op>));
+  g_signal_emit_by_name(webrtc, signal, arg, promise.get());
 }
 
 // True if the promise was answered without an "error" field.
@@ -232,13 +251,12 @@ void watch_dtls(const core_ptr& core, GstElement* webrtc) {
   });
 }
 
-// -- Promise callbacks: run on the webrtcbin thread. Each takes back (and
-//    drops) the reference made in next_promise().
-void on_local_set(GstPromise* raw, gpointer data) {
-  auto promise = gst::take(raw);
-  auto& core = gst::unbox_shared<ingest_core>(data);
+// -- Promise callbacks: run on the webrtcbin thread. The promise belongs to
+//    webrtcbin here (see emit_with_promise): never unref it.
+void on_local_set(GstPromise* promise, gpointer data) {
+  auto& core = gst::unbox<pending_op>(data).core;
   std::string why;
-  if (!promise_ok(promise.get(), why))
+  if (!promise_ok(promise, why))
     return core->fail_negotiation("set-local-description: " + why);
   auto webrtc = core->live_webrtc();
   if (!webrtc)
@@ -254,14 +272,13 @@ void on_local_set(GstPromise* raw, gpointer data) {
     core->send_answer();
 }
 
-void on_answer_created(GstPromise* raw, gpointer data) {
-  auto promise = gst::take(raw);
-  auto& core = gst::unbox_shared<ingest_core>(data);
+void on_answer_created(GstPromise* promise, gpointer data) {
+  auto& core = gst::unbox<pending_op>(data).core;
   std::string why;
-  if (!promise_ok(promise.get(), why))
+  if (!promise_ok(promise, why))
     return core->fail_negotiation("create-answer: " + why);
   GstWebRTCSessionDescription* raw_answer = nullptr;
-  gst_structure_get(gst_promise_get_reply(promise.get()), "answer",
+  gst_structure_get(gst_promise_get_reply(promise), "answer",
                     GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &raw_answer, nullptr);
   auto answer = gst::take(raw_answer);
   if (!answer)
@@ -274,15 +291,14 @@ void on_answer_created(GstPromise* raw, gpointer data) {
   auto webrtc = core->live_webrtc();
   if (!webrtc)
     return;
-  g_signal_emit_by_name(webrtc.get(), "set-local-description", answer.get(),
-                        next_promise(on_local_set, core));
+  emit_with_promise(webrtc.get(), "set-local-description", answer.get(),
+                    on_local_set, core);
 }
 
-void on_remote_set(GstPromise* raw, gpointer data) {
-  auto promise = gst::take(raw);
-  auto& core = gst::unbox_shared<ingest_core>(data);
+void on_remote_set(GstPromise* promise, gpointer data) {
+  auto& core = gst::unbox<pending_op>(data).core;
   std::string why;
-  if (!promise_ok(promise.get(), why))
+  if (!promise_ok(promise, why))
     return core->fail_negotiation("set-remote-description: " + why);
   auto webrtc = core->live_webrtc();
   if (!webrtc)
@@ -292,8 +308,8 @@ void on_remote_set(GstPromise* raw, gpointer data) {
     g_object_set(trans, "direction",
                  GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, nullptr);
   });
-  g_signal_emit_by_name(webrtc.get(), "create-answer", nullptr,
-                        next_promise(on_answer_created, core));
+  emit_with_promise(webrtc.get(), "create-answer", nullptr, on_answer_created,
+                    core);
 }
 
 } // namespace
@@ -373,8 +389,8 @@ void start_negotiation(const std::shared_ptr<ingest_core>& core,
   // The description takes the SDP message over.
   auto desc = gst::take(gst_webrtc_session_description_new(
     GST_WEBRTC_SDP_TYPE_OFFER, offer.release()));
-  g_signal_emit_by_name(core->webrtc.get(), "set-remote-description",
-                        desc.get(), next_promise(on_remote_set, core));
+  emit_with_promise(core->webrtc.get(), "set-remote-description", desc.get(),
+                    on_remote_set, core);
 }
 
 } // namespace sluice::pipelines

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,6 +55,32 @@ struct ingest_core {
   std::string local_ufrag;
   bool local_set = false;
   std::atomic<bool> answer_sent{false};
+
+  // -- Negotiation ops (set-remote-description, create-answer,
+  //    set-local-description) queued on webrtcbin's own thread. Each counts
+  //    from the emit until webrtcbin frees its promise, replied or not.
+  //    close() waits for zero before setting the pipeline to NULL: an op
+  //    still running then adds transport bins to webrtcbin while webrtcbin
+  //    goes to NULL, and such a bin is orphaned with its nicesrc PLAYING
+  //    (a thread, the UDP sockets, never freed).
+  std::mutex ops_mutex;
+  std::condition_variable ops_idle;
+  int ops_in_flight = 0;
+
+  void op_started() {
+    std::lock_guard guard{ops_mutex};
+    ++ops_in_flight;
+  }
+  void op_finished() {
+    std::lock_guard guard{ops_mutex};
+    if (--ops_in_flight == 0)
+      ops_idle.notify_all();
+  }
+  /// True if no op is in flight within `timeout`.
+  bool wait_ops_idle(std::chrono::milliseconds timeout) {
+    std::unique_lock lock{ops_mutex};
+    return ops_idle.wait_for(lock, timeout, [this] { return ops_in_flight == 0; });
+  }
 
   // -- Tracks and connections made from GStreamer threads, under
   //    branch_mutex. `closing` stops new ones once close() began.

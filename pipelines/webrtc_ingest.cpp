@@ -27,6 +27,10 @@ std::string name_of(const ingest_settings& s) {
 
 using clock = std::chrono::steady_clock;
 
+// How long close() waits for negotiation ops on webrtcbin's thread; they
+// take milliseconds.
+constexpr std::chrono::milliseconds ops_drain_timeout{2000};
+
 long long ms_since(clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t)
     .count();
@@ -242,7 +246,16 @@ void webrtc_ingest::close() {
   if (core.record)
     finalized = core.record->finalize(core.settings.finalize_timeout);
   auto finalize_ms = ms_since(started);
-  // 4. Stop everything. Streaming threads are joined here.
+  // 4. Let webrtcbin's own thread finish the negotiation ops we queued (none
+  //    chains a new one since step 0), then stop everything. Going to NULL
+  //    while set-*-description still runs there orphans the transport bin
+  //    it creates: its nicesrc stays PLAYING and leaks a thread and sockets.
+  //    Bounded: a stuck webrtcbin must not stall the close.
+  if (!core.wait_ops_idle(ops_drain_timeout))
+    spdlog::warn("ingest {} negotiation still running {}ms into close; "
+                 "stopping anyway",
+                 name_of(core.settings), ops_drain_timeout.count());
+  // Streaming threads are joined here.
   gst_element_set_state(core.pipeline.get(), GST_STATE_NULL);
   // 5. Drop refs; this also breaks the core <-> pad probe cycle. Messages
   //    queued since step 2 hold refs to their sources: discard them.
