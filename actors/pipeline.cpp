@@ -110,7 +110,9 @@ pipeline(pipeline_actor::stateful_pointer<pipeline_state> self,
       out.rtp_bytes = s.rtp_bytes;
       out.since_last_media_ms = s.since_last_media ? s.since_last_media->count()
                                                    : -1;
-      out.ice = s.ice;
+      // The actor's own view, fed by ice_atom events: the same source as
+      // the ingest's, and what tests can drive deterministically.
+      out.ice = self->state.ice;
       out.recording = self->state.ingest->recording_path().string();
       return out;
     },

@@ -130,11 +130,14 @@ session(session_actor::stateful_pointer<session_state> self,
   pipeline_config pcfg{st.label(), st.cfg.ingest,
                        caf::actor_cast<session_actor>(self), st.cfg.timeouts,
                        st.cfg.counts};
+  // Linked so a child's death takes us down; monitored so we learn of the
+  // end of children we stop ourselves (see on_down).
   if (st.cfg.detach_pipeline)
-    st.pipeline = self->spawn<caf::linked + caf::monitored + caf::detached>(sluice::pipeline,
-                                                           std::move(pcfg));
+    st.pipeline = self->spawn<caf::linked + caf::monitored + caf::detached>(
+      sluice::pipeline, std::move(pcfg));
   else
-    st.pipeline = self->spawn<caf::linked + caf::monitored>(sluice::pipeline, std::move(pcfg));
+    st.pipeline = self->spawn<caf::linked + caf::monitored>(sluice::pipeline,
+                                                            std::move(pcfg));
   st.health = self->spawn<caf::linked + caf::monitored>(
     sluice::health,
     health_config{st.label(), st.pipeline, st.cfg.timeouts, st.cfg.counts});

@@ -112,3 +112,68 @@ TEST_CASE_FIXTURE(actor_fixture, "every end reason ends the session with that "
     CHECK(all_released());
   }
 }
+
+namespace {
+
+// Posts an ICE state change exactly as the ingest's GStreamer callback does.
+void post_ice(const session_actor& s, pipelines::ice_state state) {
+  caf::anon_send(actor_fixture::state_of<session_state>(s).pipeline,
+                 ice_atom::value, state);
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(actor_fixture, "ICE disconnected ends the session only "
+                                 "after the grace period") {
+  timeouts.ice_disconnected_grace = std::chrono::seconds{3};
+  timeouts.media = std::chrono::seconds{60}; // keep the media rule out of it
+  auto dir = spawn_directory();
+  auto s = spawn_session(dir, "cam1", "s1");
+  run();
+  auto obs = observe(s);
+  post_ice(s, pipelines::ice_state::connected);
+  advance_until([] { return false; }, std::chrono::seconds{1});
+  post_ice(s, pipelines::ice_state::disconnected);
+  auto took = advance_until([&] { return obs.done(); },
+                            std::chrono::seconds{10});
+  REQUIRE(obs.done());
+  CHECK(obs.end() == end_reason::client_gone);
+  CHECK(took >= timeouts.ice_disconnected_grace);
+  CHECK(took <= timeouts.ice_disconnected_grace + timeouts.health_interval * 2);
+  CHECK(all_released());
+}
+
+TEST_CASE_FIXTURE(actor_fixture, "ICE that recovers within the grace period "
+                                 "keeps the session") {
+  timeouts.ice_disconnected_grace = std::chrono::seconds{3};
+  timeouts.media = std::chrono::seconds{60};
+  auto dir = spawn_directory();
+  auto s = spawn_session(dir, "cam1", "s1");
+  run();
+  auto obs = observe(s);
+  post_ice(s, pipelines::ice_state::connected);
+  advance_until([] { return false; }, std::chrono::seconds{1});
+  post_ice(s, pipelines::ice_state::disconnected);
+  advance_until([] { return false; }, std::chrono::seconds{2});
+  post_ice(s, pipelines::ice_state::connected);
+  advance_until([&] { return obs.done(); }, std::chrono::seconds{5});
+  CHECK_FALSE(obs.done());
+  CHECK(counts->sessions == 1);
+}
+
+TEST_CASE_FIXTURE(actor_fixture, "connected without media ends the session "
+                                 "after media_timeout") {
+  timeouts.media = std::chrono::seconds{5};
+  auto dir = spawn_directory();
+  auto s = spawn_session(dir, "cam1", "s1");
+  run();
+  auto obs = observe(s);
+  post_ice(s, pipelines::ice_state::connected);
+  auto took = advance_until([&] { return obs.done(); },
+                            std::chrono::seconds{20});
+  REQUIRE(obs.done());
+  CHECK(obs.end() == end_reason::client_gone);
+  CHECK(took >= timeouts.media);
+  CHECK(took <= timeouts.media + timeouts.health_interval * 2);
+  CHECK(all_released());
+}
