@@ -151,6 +151,8 @@ std::string rewrite_m_line(const std::string& line,
 
 std::string reject_m_line(const std::string& line) {
   auto words = split_words(line);
+  if (words.size() < 2)
+    return line; // unreachable: the parser accepted this m-line
   words[1] = "0";
   std::string out;
   for (auto& w : words)
@@ -187,9 +189,18 @@ result<std::string> prepare_offer(const std::string& offer_sdp) {
     return failure{ec::unsupported_codec,
                    "no offered codec is H264, VP8, VP9 or opus"};
   // Rewrite the text: GstSDPMessage has no API to edit a media in place.
+  // The text walk below indexes the parser's plans by m-line, so both must
+  // see the same m-lines; a body where they differ (a NUL byte, a stray
+  // "m=" the parser skipped) is malformed, not something to guess at.
+  auto lines = split_lines(offer_sdp);
+  size_t m_lines = 0;
+  for (auto& line : lines)
+    m_lines += starts_with(line, "m=") ? 1 : 0;
+  if (m_lines != plans.size())
+    return failure{ec::malformed_sdp, "the offer's m-lines do not parse"};
   std::vector<std::string> out;
   int index = -1; // -1: session level
-  for (auto& line : split_lines(offer_sdp)) {
+  for (auto& line : lines) {
     if (line.empty())
       continue;
     if (starts_with(line, "m=")) {
