@@ -288,3 +288,19 @@ TEST_CASE("mutated trickle fragments never crash a negotiated webrtcbin") {
   ingest->reset();
   CHECK(webrtc_ingest_live_count() == 0);
 }
+
+TEST_CASE("an m-line the parser skips makes the offer malformed, not a crash") {
+  // The shape of the crash the mutations found: the text has more m-lines
+  // than the parser accepted.
+  for (auto extra : {"m=\r\n", "m=video\r\n", "m=audio x y\r\n"}) {
+    CAPTURE(extra);
+    auto out = prepare_offer(std::string{valid_offer} + extra);
+    if (!out)
+      CHECK(out.error().code == ec::malformed_sdp);
+  }
+  auto nul = std::string{valid_offer};
+  nul.insert(nul.find("m=video"), std::string{"\0", 1});
+  auto out = prepare_offer(nul);
+  if (!out)
+    CHECK(out.error().code == ec::malformed_sdp);
+}
