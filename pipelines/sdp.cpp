@@ -176,6 +176,14 @@ result<std::string> prepare_offer(const std::string& offer_sdp) {
   std::set<std::string> rejected_mids;
   for (guint i = 0; i < gst_sdp_message_medias_len(msg->get()); ++i) {
     auto* media = gst_sdp_message_get_media(msg->get(), i);
+    // "m=<media> <port> <proto> <fmt> ..." (RFC 8866 5.14): the parser
+    // keeps lines that lack parts, and webrtcbin then fails on them late.
+    auto* kind = gst_sdp_media_get_media(media);
+    auto* proto = gst_sdp_media_get_proto(media);
+    if (kind == nullptr || *kind == '\0' || proto == nullptr
+        || *proto == '\0' || gst_sdp_media_formats_len(media) == 0)
+      return failure{ec::malformed_sdp, "m-line " + std::to_string(i)
+                                          + " lacks media, proto or formats"};
     plans.push_back(plan_media(media));
     any_av |= plans.back().av;
     any_supported |= !plans.back().keep_pts.empty();

@@ -53,6 +53,9 @@ TEST_CASE("bad input: right status, JSON error, nothing left behind") {
   const std::vector<bad_request> cases{
     {"malformed SDP", "POST", "/whip/bad", sdp, "this is not SDP\r\n", 400,
      "malformed_sdp"},
+    // Once crashed the node: the parser skips an m-line the text has.
+    {"m-line the parser skips", "POST", "/whip/bad", sdp,
+     *offer + "m=video\r\n", 400, "malformed_sdp"},
     {"no audio or video", "POST", "/whip/bad", sdp, application_only_sdp, 400,
      "no_media"},
     {"dot-dot stream id", "POST", "/whip/../x", sdp, *offer, 400,
