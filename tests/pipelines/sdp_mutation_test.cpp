@@ -118,6 +118,14 @@ std::string mutate(std::string s, std::mt19937& rng) {
   return s;
 }
 
+// `seed` after `edits` random edits.
+std::string mutated(const char* seed, int edits, std::mt19937& rng) {
+  std::string s{seed};
+  for (; edits > 0; --edits)
+    s = mutate(std::move(s), rng);
+  return s;
+}
+
 // True if every candidate in `frag` names a literal IPv4 address in
 // 127.0.0.0/8. A mutation can turn 127.0.0.1 into a public address or a
 // host name; webrtcbin would then send checks to, or resolve, something
@@ -156,9 +164,7 @@ TEST_CASE("mutated offers end in a prepared offer or a request error") {
   std::mt19937 rng{20261126};
   size_t accepted = 0;
   for (int i = 0; i < 3000; ++i) {
-    auto input = std::string{valid_offer};
-    for (int edits = 1 + i % 4; edits > 0; --edits)
-      input = mutate(std::move(input), rng);
+    auto input = mutated(valid_offer, 1 + i % 4, rng);
     auto out = prepare_offer(input);
     if (out) {
       ++accepted;
@@ -179,9 +185,7 @@ TEST_CASE("mutated sdpfrags end in a fragment or bad_request") {
   std::mt19937 rng{1126};
   size_t accepted = 0;
   for (int i = 0; i < 3000; ++i) {
-    auto input = std::string{valid_frag};
-    for (int edits = 1 + i % 4; edits > 0; --edits)
-      input = mutate(std::move(input), rng);
+    auto input = mutated(valid_frag, 1 + i % 4, rng);
     auto out = parse_sdpfrag(input);
     if (out) {
       ++accepted;
@@ -200,7 +204,7 @@ TEST_CASE("mutated offers that pass prepare_offer never crash webrtcbin") {
   int tried = 0;
   int answered = 0;
   for (int i = 0; i < 5000 && tried < 30; ++i) {
-    auto input = mutate(std::string{valid_offer}, rng);
+    auto input = mutated(valid_offer, 1, rng);
     auto prepared = prepare_offer(input);
     if (!prepared || !loopback_only(*prepared))
       continue;
@@ -267,9 +271,7 @@ TEST_CASE("mutated trickle fragments never crash a negotiated webrtcbin") {
   std::mt19937 rng{42};
   int applied = 0;
   for (int i = 0; i < 2000; ++i) {
-    auto input = std::string{valid_frag};
-    for (int edits = 1 + i % 3; edits > 0; --edits)
-      input = mutate(std::move(input), rng);
+    auto input = mutated(valid_frag, 1 + i % 3, rng);
     auto frag = parse_sdpfrag(input);
     if (!frag || !loopback_only(*frag))
       continue;
