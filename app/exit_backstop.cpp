@@ -2,31 +2,12 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string>
 
 #include <spdlog/spdlog.h>
 
+#include "telemetry/process_stats.hpp"
+
 namespace sluice::app {
-
-namespace {
-
-// Threads CAF runs detached actors on (the pipelines) are named caf.actor.
-int64_t threads_named(const std::string& name) {
-  std::error_code err;
-  int64_t n = 0;
-  for (std::filesystem::directory_iterator i{"/proc/self/task", err}, end;
-       !err && i != end; i.increment(err)) {
-    std::ifstream comm{i->path() / "comm"};
-    std::string line;
-    if (std::getline(comm, line) && line == name)
-      ++n;
-  }
-  return n;
-}
-
-} // namespace
 
 void exit_backstop::arm(std::chrono::milliseconds limit) {
   if (thread_.joinable())
@@ -38,7 +19,7 @@ void exit_backstop::arm(std::chrono::milliseconds limit) {
     spdlog::warn("shutdown: {} detached actor threads (caf.actor) still "
                  "alive {}ms after all sessions ended: leaked actor "
                  "references",
-                 threads_named("caf.actor"), limit.count());
+                 telemetry::process_threads_named("caf.actor"), limit.count());
     spdlog::error("node exits without waiting for detached actors");
     spdlog::default_logger()->flush();
     std::fflush(stdout);
